@@ -1,0 +1,3 @@
+from ordermoat.cli import main
+
+main()
