@@ -38,6 +38,7 @@ __all__ = [
     "marginal_p_bar",
     "screen",
     "attribute",
+    "decide",
     "run_attribution",
 ]
 
@@ -179,12 +180,19 @@ def attribute(
     """
     if n_tests < 1 or not 0.0 < alpha < 1.0:
         raise ValueError("need n_tests >= 1 and 0 < alpha < 1")
-    hits = scr.hits
-    threshold = alpha / n_tests
     fit: ConditionalFit = fit_conditional(
-        hits, scr.candidates, np.asarray(overlap, dtype=np.float64),
+        scr.hits, scr.candidates, np.asarray(overlap, dtype=np.float64),
         mode=mode, p_drop=p_drop, max_rounds=max_rounds,
     )
+    return decide(scr, fit, n_tests=n_tests, alpha=alpha, mode=mode)
+
+
+def decide(scr: Screen, fit: ConditionalFit, *, n_tests: int, alpha: float, mode: Mode) -> Attribution:
+    """The Bonferroni decision on conditional figures: accused iff ``p <= alpha / n_tests``."""
+    if n_tests < 1 or not 0.0 < alpha < 1.0:
+        raise ValueError("need n_tests >= 1 and 0 < alpha < 1")
+    hits = scr.hits
+    threshold = alpha / n_tests
     log_t = np.log10(threshold)
     accused_c = fit.active & (fit.log10_p <= log_t)
     cand_pos = {int(s): k for k, s in enumerate(scr.candidates)}

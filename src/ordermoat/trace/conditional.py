@@ -33,11 +33,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ordermoat.trace.hits import SubjectHits
+from ordermoat.trace.mixture import Coverage, mixture_tests
 from ordermoat.trace.tail import poisson_binomial_tail_bound
 
-__all__ = ["Mode", "ConditionalFit", "fit_conditional"]
+__all__ = ["Mode", "ConditionalFit", "fit_conditional", "mixture_fit"]
 
-Mode = Literal["all", "eliminate"]
+Mode = Literal["all", "eliminate", "mixture"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -101,6 +102,13 @@ class _Model:
         return out[0], out[1], out[2]
 
 
+def mixture_fit(hits: SubjectHits, candidates: NDArray[np.int64], cover: Coverage) -> ConditionalFit:
+    """The mixture null (:mod:`ordermoat.trace.mixture`) with field-aware coverage."""
+    k = len(candidates)
+    expected, p, lg, by = mixture_tests(hits, np.asarray(candidates, dtype=np.int64), cover)
+    return ConditionalFit(expected, p, lg, np.ones(k, dtype=bool), by, 0)
+
+
 def fit_conditional(
     hits: SubjectHits,
     candidates: NDArray[np.int64],
@@ -111,8 +119,13 @@ def fit_conditional(
     max_rounds: int = 100,
 ) -> ConditionalFit:
     """Conditional figures of every candidate given the other (active) candidates."""
-    if mode not in ("all", "eliminate"):
+    if mode not in ("all", "eliminate", "mixture"):
         raise ValueError(f"unknown mode {mode!r}")
+    if mode == "mixture":
+        k = len(candidates)
+        cover = Coverage.plain(hits.read_size[np.asarray(candidates, dtype=np.int64)], overlap, hits.n_reports)
+        expected, p, lg, by = mixture_tests(hits, np.asarray(candidates, dtype=np.int64), cover)
+        return ConditionalFit(expected, p, lg, np.ones(k, dtype=bool), by, 0)
     model = _Model(hits, np.asarray(candidates, dtype=np.int64), overlap)
     k = len(candidates)
     idx = np.arange(k)

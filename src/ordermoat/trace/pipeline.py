@@ -14,16 +14,19 @@ from ordermoat.domain import TraceResult
 from ordermoat.lake import Engine
 from ordermoat.store import Store
 from ordermoat.trace import queries
-from ordermoat.trace.attribution import Attribution
-from ordermoat.trace.explain import explain_away
+from ordermoat.trace.attribution import Attribution, decide, screen
+from ordermoat.trace.conditional import mixture_fit
+from ordermoat.trace.mixture import Coverage
 from ordermoat.trace.campaigns import link_campaigns
 from ordermoat.trace.cases import build_cases, save_result
 from ordermoat.trace.hits import SubjectHits
 from ordermoat.trace.inputs import TraceInputs, load_inputs
 
-__all__ = ["run_trace", "analyse", "build_hits", "Analysis", "Levels"]
+__all__ = ["run_trace", "analyse", "build_hits", "coverage", "overlap_fn", "Analysis", "Levels"]
 
 Progress = Callable[[str, int, int | None], None]
+#: Subjects with a marginal p at or below this enter the mixture model as possible sources.
+T_SCREEN = 1e-3
 _STEPS = 6
 
 
@@ -45,7 +48,9 @@ def _members(ids: Sequence[str], party_of: dict[str, str], level: str) -> pa.Tab
     return pa.table({"actor_id": pa.array([a for a, _ in pairs], pa.string()), "subject": pa.array([p for _, p in pairs], pa.string())})
 
 
-def _overlap_of(engine: Engine, party_of: dict[str, str], level: str) -> Callable[[Sequence[str]], np.ndarray]:
+def overlap_fn(engine: Engine, party_of: dict[str, str], level: str) -> Callable[[Sequence[str]], np.ndarray]:
+    """``|R_a & R_b|`` without field detail, for the other conditional modes (benchmarks)."""
+
     def overlap(ids: Sequence[str]) -> np.ndarray:
         pos = {s: i for i, s in enumerate(ids)}
         ov = queries.overlaps(engine, _members(ids, party_of, level))
@@ -55,6 +60,25 @@ def _overlap_of(engine: Engine, party_of: dict[str, str], level: str) -> Callabl
         return out
 
     return overlap
+
+
+def coverage(engine: Engine, ids: Sequence[str], party_of: dict[str, str], level: str, need: np.ndarray) -> Coverage:
+    """Field-aware read-set sizes and overlaps of ``ids`` for each need mask in ``need``."""
+    rows = queries.coverage_counts(engine, _members(ids, party_of, level))
+    classes, cls = np.unique(need.astype(np.int64), return_inverse=True)
+    pos = {s: i for i, s in enumerate(ids)}
+    k = len(ids)
+    ov = np.zeros((k, k, len(classes)))
+    a = np.array([pos[x] for x in rows["a"].to_pylist()], dtype=np.int64)
+    b = np.array([pos[x] for x in rows["b"].to_pylist()], dtype=np.int64)
+    sa, sb, n = (rows[c].to_numpy().astype(np.int64) for c in ("seen_a", "seen_b", "n"))
+    for c, mask in enumerate(classes):
+        both = ((sa & mask) == mask) & ((sb & mask) == mask)
+        np.add.at(ov[:, :, c], (a[both], b[both]), n[both])
+        off = both & (a != b)
+        np.add.at(ov[:, :, c], (b[off], a[off]), n[off])
+    size = np.stack([np.diagonal(ov[:, :, c]) for c in range(len(classes))], axis=1) if k else np.zeros((0, len(classes)))
+    return Coverage(cls.astype(np.int64), size, ov)
 
 
 def build_hits(
@@ -83,8 +107,9 @@ def build_hits(
 def _attribute(engine: Engine, inputs: TraceInputs, hits: SubjectHits | None, level: str, n_tests: int, alpha: float) -> Attribution | None:
     if hits is None:
         return None
-    usable = inputs.report_order_count > 0
-    return explain_away(hits, _overlap_of(engine, inputs.party_of, level), n_tests=n_tests, alpha=alpha, usable=usable)
+    scr = screen(hits, t_screen=T_SCREEN)
+    cover = coverage(engine, scr.candidate_ids, inputs.party_of, level, inputs.reports["need_mask"].to_numpy())
+    return decide(scr, mixture_fit(hits, scr.candidates, cover), n_tests=n_tests, alpha=alpha, mode="mixture")
 
 
 @dataclass(slots=True)

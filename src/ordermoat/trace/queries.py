@@ -14,7 +14,7 @@ from ibis.expr.types import Table
 from ordermoat.domain import ORDER_FIELDS
 from ordermoat.lake import Engine
 
-__all__ = ["reads", "report_hits", "read_sizes", "overlaps", "orders_read", "distinct_count"]
+__all__ = ["reads", "report_hits", "read_sizes", "overlaps", "coverage_counts", "orders_read", "distinct_count"]
 
 
 def reads(engine: Engine) -> Table | None:
@@ -86,6 +86,34 @@ def overlaps(engine: Engine, members: pa.Table) -> pa.Table:
     pairs = left.join(right, (left.order_id == right.order_id_b) & (left.a < right.b))
     agg = pairs.group_by([pairs.a, pairs.b]).aggregate(n=pairs.count())
     return engine.to_arrow(agg.order_by([agg.a, agg.b]))
+
+
+def _seen(t: Table) -> Table:
+    """Per (subject, order): the union of the fields the subject's reads showed."""
+    bits = {f"b{i}": ((t.field_mask & (1 << i)) != 0).any() for i in range(len(ORDER_FIELDS))}
+    agg = t.group_by([t.subject, t.order_id]).aggregate(**bits)
+    seen = sum(agg[f"b{i}"].ifelse(1 << i, 0) for i in range(len(ORDER_FIELDS)))
+    return agg.select(agg.subject, agg.order_id, seen=seen)
+
+
+def coverage_counts(engine: Engine, members: pa.Table) -> pa.Table:
+    """Orders read by both ``a`` and ``b`` (``a == b`` included), by the fields each saw.
+
+    Returns ``a, b, seen_a, seen_b, n``; any need mask's sizes and overlaps follow by summing
+    the rows whose masks cover it.
+    """
+    rd = reads(engine)
+    empty = {k: pa.array([], t) for k, t in (("a", pa.string()), ("b", pa.string()), ("seen_a", pa.int64()), ("seen_b", pa.int64()), ("n", pa.int64()))}
+    if rd is None or members.num_rows == 0:
+        return pa.table(empty)
+    mt = engine.memtable(members, "trace_cover_members")
+    j = rd.join(mt, rd.actor_id == mt.actor_id)
+    so = _seen(j.select(j.subject, j.order_id, j.field_mask))
+    left = so.rename(a="subject", seen_a="seen")
+    right = so.rename(b="subject", seen_b="seen", order_id_b="order_id")
+    pairs = left.join(right, (left.order_id == right.order_id_b) & (left.a <= right.b))
+    agg = pairs.group_by([pairs.a, pairs.b, pairs.seen_a, pairs.seen_b]).aggregate(n=pairs.count())
+    return engine.to_arrow(agg.order_by([agg.a, agg.b, agg.seen_a, agg.seen_b]))
 
 
 def orders_read(engine: Engine, actor_ids: Sequence[str]) -> pa.Table:

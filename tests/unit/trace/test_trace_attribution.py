@@ -12,7 +12,7 @@ from ordermoat.domain import Suspect
 from ordermoat.trace.attribution import attribute, screen
 from ordermoat.trace.hits import SubjectHits
 
-MODES = ["all", "eliminate"]
+MODES = ["all", "eliminate", "mixture"]
 Scenario = Callable[[int], tuple[World, np.ndarray, set[str], set[str]]]
 
 

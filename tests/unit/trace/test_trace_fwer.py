@@ -47,7 +47,7 @@ def _run(with_leaker: bool, mode: str, seed: int) -> tuple[np.ndarray, np.ndarra
     return false_any, naive_any, len(w.ids)
 
 
-@pytest.mark.parametrize("mode", ["all", "eliminate"])
+@pytest.mark.parametrize("mode", ["all", "eliminate", "mixture"])
 @pytest.mark.parametrize("with_leaker", [False, True], ids=["no-leaker", "leaker+co-readers"])
 def test_familywise_false_accusation_rate(with_leaker: bool, mode: str) -> None:
     false_any, naive_any, _ = _run(with_leaker, mode, seed=11 if with_leaker else 12)
