@@ -25,7 +25,8 @@ test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(VENV)/.dev
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/attribution_power.py
 
 clean:
 	rm -rf $(VENV) .ordermoat build src/*.egg-info
