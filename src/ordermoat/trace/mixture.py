@@ -7,34 +7,41 @@ is a concave likelihood in the weights, so it has one optimum, and nested read s
 resolved by it: a courier's reports are far likelier under the courier (``1/|R_c|``) than
 under the ERP app that also read them (``1/|R_app|``).
 
-To test candidate ``a``, the model is refitted **without** ``a``; report ``r`` then came
-from ``b`` with responsibility ``g_rb`` (or from the background, ``g_r0``), and ``a`` would
-have hit it with probability
+To test candidate ``a``, the model is refitted **without** ``a``; every candidate ``b`` with
+a responsibility of at least :data:`PLAUSIBLE` for report ``r`` is a plausible source of it,
+and ``a`` would have hit ``r`` with probability at most
 
-    p_ar = min(1, sum_b g_rb (|R_a & R_b| / |R_b| + (m_r - 1) q_a) + g_r0 min(1, m_r q_a))
+    p_ar = min(1, max(m_r q_a, max_{b plausible for r} |R_a & R_b| / |R_b| + (m_r - 1) q_a))
 
-with every read set taken for the fields report ``r``'s caller recited (:class:`Coverage`).
+— the chance that ``a`` read a random order of the source's (and, for a phone-only report,
+one of the buyer's other orders), taking the worst plausible source. The fit only decides
+*who is plausible*; averaging by its responsibilities instead would trust them too much: a
+window-limited leak (an ERP app compromised for a week) is modelled as uniform over all its
+reads, so it takes a share of another leaker's reports, and an innocent co-reader of that
+other leaker would look guilty.
 
-— the chance that ``a`` read a random order of the source's. ``a``'s hits are bounded with
-:func:`~ordermoat.trace.tail.poisson_binomial_tail_bound`. Unlike conditioning on *every*
-other candidate, a heavy reader that only co-read a leaker's orders gets a small weight in
-the fit and so cannot mask the leaker, and an innocent superset reader is fully explained
-by the leaker it co-read (``p_ar = 1``).
+Every read set is taken for the fields report ``r``'s caller recited (:class:`Coverage`).
+``a``'s hits are bounded with :func:`~ordermoat.trace.tail.poisson_binomial_tail_bound`.
+Unlike conditioning on *every* other candidate, a heavy reader that only co-read a leaker's
+orders is not a plausible source of the leaker's reports, so it cannot mask the leaker; an
+innocent superset reader is fully explained by the leaker it co-read (``p_ar = 1``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
-
-from dataclasses import dataclass
 
 from ordermoat.trace.hits import SubjectHits
 from ordermoat.trace.tail import poisson_binomial_tail_bound
 
-__all__ = ["Coverage", "fit_mixture", "mixture_tests"]
+__all__ = ["Coverage", "PLAUSIBLE", "fit_mixture", "mixture_tests"]
 
 _TOL = 1e-10
+#: A candidate is a plausible source of a report when the fit gives it this much of it.
+PLAUSIBLE = 0.05
 
 
 def fit_mixture(
@@ -110,8 +117,9 @@ def mixture_tests(
         _, gamma, gamma_bg = fit_mixture(lik[keep], bg, start)
         # w[b, r]: the chance a random order of b's (for r's fields) was read so by a
         w = np.clip(cover.overlap[a][keep][:, cover.cls] / size[keep], 0.0, 1.0)
-        via = (gamma * (w + (m - 1.0) * q[a])).sum(axis=0)
-        p_r = np.minimum(1.0, via + gamma_bg * np.minimum(1.0, m * q[a]))
+        plausible = gamma >= PLAUSIBLE
+        via = np.where(plausible, w + (m - 1.0) * q[a], 0.0).max(axis=0, initial=0.0)
+        p_r = np.minimum(1.0, np.maximum(via, m * q[a]))
         expected[a] = p_r.sum()
         p[a], lg[a] = poisson_binomial_tail_bound(int(h[a].sum()), p_r)
         share = (gamma[:, h[a]]).sum(axis=1)
