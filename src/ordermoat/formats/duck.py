@@ -23,6 +23,7 @@ def sql_str(value: str) -> str:
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection where text without an offset means +08:00."""
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET TimeZone = {sql_str(SESSION_TIME_ZONE)}")
     return con
 

@@ -25,7 +25,9 @@ class DuckDBEngine(Engine):
     @property
     def backend(self) -> Any:
         if self._con is None:
+            # No progress bar: DuckDB draws it on stdout even when that is a pipe (trace --json).
             self._con = ibis.duckdb.connect()
+            self._con.raw_sql("SET enable_progress_bar = false")
             if self._threads:
                 self._con.raw_sql(f"SET threads = {int(self._threads)}")
         return self._con

@@ -15,6 +15,9 @@ from ordermoat.lake.layout import has_data, kind_dir, parquet_glob, staging_dir
 
 __all__ = ["BatchWriter"]
 
+#: DuckDB's memory cap while deduplicating a batch; beyond it, it spills to the staging dir.
+_MEMORY_LIMIT = "2GB"
+
 
 class BatchWriter:
     """Stage Arrow batches as Parquet, then commit them as one new lake batch.
@@ -41,7 +44,11 @@ class BatchWriter:
             self.rows_written += table.num_rows
 
     def commit(self) -> int:
-        """Publish the batch; returns the number of new events."""
+        """Publish the batch; returns the number of new events.
+
+        The common case (no event repeated inside the batch or already in the lake) renames
+        the staged file into place as it is; otherwise DuckDB writes the batch without them.
+        """
         assert self._writer is not None
         self._writer.close()
         self._writer = None
@@ -53,14 +60,27 @@ class BatchWriter:
         out = final_dir / "part-0.parquet"
         con = duckdb.connect()
         try:
+            con.execute("SET enable_progress_bar = false")
             con.execute("SET preserve_insertion_order = false")
-            src = f"read_parquet('{_sql_path(self._raw)}')"
-            query = f"SELECT DISTINCT ON (event_id) * FROM {src}"
+            con.execute(f"SET memory_limit = {_sql_str(_MEMORY_LIMIT)}")
+            con.execute(f"SET temp_directory = {_sql_str(self._stage / 'spill')}")
+            src = f"read_parquet({_sql_str(self._raw)})"
+            existing = None
             if has_data(self.root, self.kind):
-                existing = f"read_parquet('{_sql_path(Path(parquet_glob(self.root, self.kind)))}', hive_partitioning=false)"
-                query = f"SELECT * FROM ({query}) s WHERE NOT EXISTS (SELECT 1 FROM {existing} e WHERE e.event_id = s.event_id)"
-            con.execute(f"COPY ({query}) TO '{_sql_path(out)}' (FORMAT parquet, COMPRESSION zstd)")
-            added = int(con.execute(f"SELECT count(*) FROM read_parquet('{_sql_path(out)}')").fetchone()[0])  # type: ignore[index]
+                existing = f"read_parquet({_sql_str(parquet_glob(self.root, self.kind))}, hive_partitioning=false)"
+            repeated = con.execute(f"SELECT count(*) - count(DISTINCT event_id) FROM {src}").fetchone()[0]  # type: ignore[index]
+            known = 0
+            if existing is not None:
+                known = con.execute(f"SELECT count(*) FROM {src} s SEMI JOIN {existing} e ON e.event_id = s.event_id").fetchone()[0]  # type: ignore[index]
+            if repeated == 0 and known == 0:
+                self._raw.rename(out)
+                added = self.rows_written
+            else:
+                query = f"SELECT DISTINCT ON (event_id) * FROM {src}" if repeated else f"SELECT * FROM {src}"
+                if known:
+                    query = f"SELECT * FROM ({query}) s ANTI JOIN {existing} e ON e.event_id = s.event_id"
+                con.execute(f"COPY ({query}) TO {_sql_str(out)} (FORMAT parquet, COMPRESSION zstd)")
+                added = int(con.execute(f"SELECT count(*) FROM read_parquet({_sql_str(out)})").fetchone()[0])  # type: ignore[index]
         finally:
             con.close()
         if added == 0:
@@ -85,6 +105,6 @@ class BatchWriter:
         self.discard()
 
 
-def _sql_path(p: Path) -> str:
-    """A path as a SQL string literal body (workspace paths come from settings, not users' rows)."""
-    return str(p).replace("'", "''")
+def _sql_str(p: Path | str) -> str:
+    """A path as a SQL string literal (workspace paths come from settings, not users' rows)."""
+    return "'" + str(p).replace("'", "''") + "'"

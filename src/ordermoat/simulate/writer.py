@@ -69,6 +69,7 @@ class TableWriter:
     def _write_jsonl(self, table: pa.Table) -> None:
         if self._jsonl is None:
             self._jsonl = duckdb.connect()
+            self._jsonl.execute("SET enable_progress_bar = false")
             self._jsonl.execute("SET preserve_insertion_order = true")
         cols = ", ".join(
             f'json("{c}") AS "{c}"' if c in _JSON_OBJECT_COLUMNS else f'"{c}"' for c in table.column_names

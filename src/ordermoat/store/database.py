@@ -8,7 +8,7 @@ transaction per call, so a re-ingest adds nothing and a crash leaves nothing hal
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,12 +89,30 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def insert_ignore(self, conn: Connection, table: Table, rows: pa.Table) -> int:
-        """Insert ``rows``, skipping keys already present; returns how many were new."""
+        """Insert ``rows``, skipping keys already present; returns how many were new.
+
+        Bulk paths per database, with every value bound: SQLite ``INSERT OR IGNORE`` through
+        ``executemany``; PostgreSQL ``COPY`` into a temporary table, then ``INSERT ... ON
+        CONFLICT DO NOTHING``.
+        """
         before = self.count(table.name, conn)
-        ins = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
-        stmt = ins.on_conflict_do_nothing()
-        for chunk in _records(rows):
-            conn.execute(stmt, chunk)
+        cols = [c for c in rows.column_names if c in table.c]
+        names = ", ".join(f'"{c}"' for c in cols)  # our schema's names, never user input
+        if self.dialect == "postgresql":
+            tmp = f"_ingest_{table.name}"
+            conn.exec_driver_sql(f'CREATE TEMP TABLE "{tmp}" (LIKE "{table.name}") ON COMMIT DROP')
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cur.copy(f'COPY "{tmp}" ({names}) FROM STDIN') as copy:
+                for chunk in _tuples(rows, cols):
+                    for row in chunk:
+                        copy.write_row(row)
+            conn.exec_driver_sql(f'INSERT INTO "{table.name}" SELECT * FROM "{tmp}" ON CONFLICT DO NOTHING')
+            conn.exec_driver_sql(f'DROP TABLE "{tmp}"')
+        else:
+            marks = ", ".join("?" for _ in cols)
+            stmt = f'INSERT OR IGNORE INTO "{table.name}" ({names}) VALUES ({marks})'
+            for chunk in _tuples(rows, cols):
+                conn.exec_driver_sql(stmt, chunk)
         return self.count(table.name, conn) - before
 
     def insert(self, conn: Connection, table: Table, records: Sequence[dict[str, Any]]) -> None:
@@ -135,18 +153,20 @@ class Store:
         )
 
 
-def _records(rows: pa.Table) -> Iterable[list[dict[str, Any]]]:
-    """Arrow rows as DB-API parameter dicts: naive-UTC datetimes, lists as JSON text."""
-    converters: dict[str, Callable[[Any], Any]] = {}
-    for f in rows.schema:
-        if pa.types.is_list(f.type):
-            converters[f.name] = lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
-        elif pa.types.is_timestamp(f.type):
-            converters[f.name] = lambda v: None if v is None else v.astimezone(UTC).replace(tzinfo=None)
-    for batch in rows.to_batches(_CHUNK):
-        recs = batch.to_pylist()
-        if converters:
-            for rec in recs:
-                for name, conv in converters.items():
-                    rec[name] = conv(rec[name])
-        yield recs
+def _text(column: pa.ChunkedArray) -> list[Any]:
+    """One column as DB-API values: timestamps as naive-UTC text in SQLAlchemy's SQLite
+    format, decimals as text, lists as JSON; the rest as they are."""
+    t = column.type
+    if pa.types.is_timestamp(t):
+        return column.cast(pa.timestamp("us")).cast(pa.string()).to_pylist()
+    if pa.types.is_decimal(t):
+        return column.cast(pa.string()).to_pylist()
+    if pa.types.is_list(t):
+        return [None if v is None else json.dumps(v, ensure_ascii=False) for v in column.to_pylist()]
+    return column.to_pylist()
+
+
+def _tuples(rows: pa.Table, cols: list[str]) -> Iterable[list[tuple[Any, ...]]]:
+    for start in range(0, rows.num_rows, _CHUNK * 5):
+        part = rows.slice(start, _CHUNK * 5)
+        yield list(zip(*(_text(part[c]) for c in cols), strict=True))

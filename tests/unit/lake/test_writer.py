@@ -55,3 +55,11 @@ def test_unknown_engine_is_a_config_error(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="unknown engine"):
         connect_engine("oracle", tmp_path)
+
+
+def test_duckdb_draws_no_progress_bar_on_stdout(tmp_path: Path) -> None:
+    # DuckDB prints a progress bar to stdout on long queries, even into a pipe: it would
+    # corrupt `trace --json`.
+    engine = connect_engine("duckdb", tmp_path)
+    setting = engine.backend.raw_sql("SELECT current_setting('enable_progress_bar')").fetchone()[0]
+    assert setting is False
