@@ -9,7 +9,7 @@ For every report rate and seed ``1..N`` it simulates a *synthetic* marketplace
 ``ordermoat.trace.pipeline.analyse`` at ``alpha = 1e-6``. On the same hit matrix
 (``analysis.actor_hits``) it then applies:
 
-* **ordermoat**: the default decision (``explain_away``), as ``trace`` reports it;
+* **ordermoat**: the default decision (the mixture null), as ``trace`` reports it;
 * **conditional, all candidates**: ``run_attribution(mode="all")``, the ablation that
   conditions each candidate on every other one (the variant the proof covers directly);
 * **strict intersection**: whoever read every reported order;

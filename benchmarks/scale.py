@@ -185,7 +185,6 @@ def child_profile_ingest(ws: Path, file: Path, dump: Path) -> dict[str, Any]:
 
 def child_profile_trace(ws: Path, dump: Path) -> dict[str, Any]:
     """``analyse`` + ``save_result`` with timers around every query and step, and cProfile."""
-    import importlib
 
     import ordermoat
     import ordermoat.trace.pipeline as pipeline
@@ -196,16 +195,10 @@ def child_profile_trace(ws: Path, dump: Path) -> dict[str, Any]:
     for name in ("report_hits", "read_sizes", "overlaps", "coverage_counts", "orders_read", "distinct_count"):
         if hasattr(queries, name):
             setattr(queries, name, _timed(st, f"queries.{name}", getattr(queries, name)))
-    for name in ("load_inputs", "link_campaigns", "build_cases", "explain_away", "build_hits", "coverage",
+    for name in ("load_inputs", "link_campaigns", "build_cases", "build_hits", "coverage",
                  "screen", "decide", "mixture_fit"):
         if hasattr(pipeline, name):
             setattr(pipeline, name, _timed(st, f"pipeline.{name}", getattr(pipeline, name)))
-    try:  # the explain-away decision, in versions that have it
-        explain = importlib.import_module("ordermoat.trace.explain")
-        explain.screen = _timed(st, "  explain.screen", explain.screen)
-        explain.fit_conditional = _timed(st, "  explain.fit_conditional", explain.fit_conditional)
-    except ImportError:
-        pass
     steps: list[tuple[str, float]] = []
     t0 = time.perf_counter()
 
@@ -456,9 +449,6 @@ TRACE_ORDER = [
     ("queries.coverage_counts", 1),
     ("pipeline.mixture_fit", 0),
     ("pipeline.decide", 0),
-    ("pipeline.explain_away", 0),
-    ("  explain.screen", 1),
-    ("  explain.fit_conditional", 1),
     ("queries.overlaps", 1),
     ("pipeline.link_campaigns", 0),
     ("queries.orders_read", 0),

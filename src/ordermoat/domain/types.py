@@ -91,15 +91,25 @@ class TraceResult:
     tests: int
     threshold: float
     campaigns: int = 0
+    #: per report: the accounts that read its order before the contact, with the fields
+    #: the caller recited (first reader first)
+    report_candidates: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def accused(self) -> list[Suspect]:
-        return [s for c in self.cases for s in c.suspects if s.accused]
+        """Accused accounts, each once (an account can also be listed in other cases)."""
+        seen: dict[str | None, Suspect] = {}
+        for c in self.cases:
+            for s in c.suspects:
+                if s.accused and s.actor_id not in seen:
+                    seen[s.actor_id] = s
+        return list(seen.values())
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "cases": [c.to_dict() for c in self.cases],
             "unexplained_report_ids": list(self.unexplained_report_ids),
+            "report_candidates": {k: list(v) for k, v in self.report_candidates.items()},
             "bound": {
                 "alpha": self.alpha,
                 "tests": self.tests,

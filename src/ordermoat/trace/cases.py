@@ -155,6 +155,12 @@ def build_cases(inputs: TraceInputs, levels: Levels, campaigns: np.ndarray, expo
         case.campaigns = sorted({str(campaigns[r]) for r in rows}) if len(campaigns) else []
     unexplained = [report_ids[r] for r in range(len(report_ids)) if r not in taken]
     threshold = att.threshold if att else alpha / levels.n_tests
+    candidates: dict[str, list[str]] = {rid: [] for rid in report_ids}
+    hit_rows = levels.hit_rows
+    if hit_rows.num_rows:
+        order = pa.compute.sort_indices(hit_rows, [("r", "ascending"), ("first_read", "ascending")])
+        for r, actor in zip(hit_rows["r"].take(order).to_pylist(), hit_rows["actor_id"].take(order).to_pylist(), strict=True):
+            candidates[report_ids[r]].append(actor)
     return TraceResult(
         cases=out,
         unexplained_report_ids=sorted(unexplained),
@@ -162,6 +168,7 @@ def build_cases(inputs: TraceInputs, levels: Levels, campaigns: np.ndarray, expo
         tests=levels.n_tests,
         threshold=threshold,
         campaigns=len(set(campaigns.tolist())) if len(campaigns) else 0,
+        report_candidates=candidates,
     )
 
 

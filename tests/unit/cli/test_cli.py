@@ -36,6 +36,9 @@ def test_end_to_end_trace_json_follows_the_contract(tmp_path: Path) -> None:
         assert set(case) >= {"case_id", "report_ids", "suspects", "exposed_orders"}
         for s in case["suspects"]:
             assert set(s) >= {"actor_id", "party_id", "accused", "hits", "expected", "p_value", "evidence"}
+    assert set(out["report_candidates"]) == set(seen)
+    for case in out["cases"]:  # the accused source read every report of its case
+        assert all(case["suspects"][0]["actor_id"] in out["report_candidates"][r] for r in case["report_ids"])
     accused = {s["actor_id"] for c in out["cases"] for s in c["suspects"] if s["accused"]}
     assert accused == {leak["actor_id"] for leak in truth["leakers"]}
     assert json.loads(run("stats", "--json", cwd=tmp_path).stdout)["cases"] == len(out["cases"])
