@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -34,14 +35,23 @@ class BatchWriter:
         self._stage.mkdir(parents=True)
         self._raw = self._stage / "raw.parquet"
         self._writer: pq.ParquetWriter | None = pq.ParquetWriter(self._raw, schema, compression="zstd")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ordermoat-stage")
+        self._pending: Future[None] | None = None
         self.rows_written = 0
 
     def write(self, table: pa.Table) -> None:
+        """Stage ``table``; encoding runs on a second thread while the caller reads on."""
         if self._writer is None:
             raise RuntimeError("batch already committed")
         if table.num_rows:
-            self._writer.write_table(table)
+            self._drain()
+            self._pending = self._pool.submit(self._writer.write_table, table)
             self.rows_written += table.num_rows
+
+    def _drain(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()  # re-raises a failed write here
 
     def commit(self) -> int:
         """Publish the batch; returns the number of new events.
@@ -50,6 +60,7 @@ class BatchWriter:
         the staged file into place as it is; otherwise DuckDB writes the batch without them.
         """
         assert self._writer is not None
+        self._drain()
         self._writer.close()
         self._writer = None
         if self.rows_written == 0:
@@ -93,6 +104,11 @@ class BatchWriter:
         return added
 
     def discard(self) -> None:
+        try:
+            self._drain()
+        except Exception:  # noqa: BLE001 - the batch is being thrown away anyway
+            pass
+        self._pool.shutdown(wait=True)
         if self._writer is not None:
             self._writer.close()
             self._writer = None
