@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -101,10 +105,49 @@ def _check_columns(spec: KindSpec, source: Source, path: Path) -> None:
             raise BadInputError(f"{path.name}: {spec.kind} need a column {' or '.join(group)}")
 
 
+T = TypeVar("T")
+
+
+def _prefetch(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """Decode the next chunk on a second thread while this one is validated (pyarrow's
+    readers release the GIL). Errors surface in order; leaving early stops the reader."""
+    q: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            for item in chunks:
+                if stop.is_set():
+                    return
+                q.put(("item", item))
+            q.put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put(("error", exc))
+
+    worker = threading.Thread(target=run, name="ordermoat-read", daemon=True)
+    worker.start()
+    try:
+        while True:
+            tag, value = q.get()
+            if tag == "end":
+                return
+            if tag == "error":
+                raise value  # type: ignore[misc]
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a reader waiting on a full queue
+            try:
+                q.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()
+
+
 def _batches(source: Source, validator: Validator) -> Iterator[Batch]:
     duck = Duck()
     try:
-        for chunk in source.chunks():
+        for chunk in _prefetch(source.chunks()):
             raw = duck.run_sql(source.source_sql, chunk.table) if source.source_sql else chunk.table
             result = validator.run(duck, raw)
             bad = chunk.rejected + [(line, why, chunk.raw_text(line)) for line, why in result.rejected]
