@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "ordermoat-bench")
     parser.add_argument("--jsonl", action="store_true", help="also time JSON Lines")
     parser.add_argument("--with-ids", action="store_true", help="also time files that carry event_id")
+    parser.add_argument("--no-record", action="store_true", help="do not write BENCHMARKS.md")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     csv_path = args.dir / f"access-{args.rows}.csv"
@@ -88,10 +89,25 @@ def main() -> None:
         cases += [("csv+ids", ids_csv), ("pq+ids", ids_pq)]
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.python_version()}")
     print(f"{'format':8} {'rows':>10} {'MB':>7} {'seconds':>8} {'rows/s':>12}")
+    table_rows = []
     for name, path in cases:
         rows, secs = bench(path)
         size = path.stat().st_size / 1e6
         print(f"{name:8} {rows:>10} {size:>7.0f} {secs:>8.2f} {rows / secs:>12,.0f}")
+        table_rows.append([name, f"{rows:,}", f"{size:.0f}", f"{secs:.2f}", f"{rows / secs:,.0f}"])
+    if not args.no_record:
+        from _record import machine_line, markdown_table, record, today
+
+        body = (
+            "## Reading and validating access files (formats layer only)\n\n"
+            f"`benchmarks/bench_formats.py {args.rows}{' --with-ids' if args.with_ids else ''}` — {today()}.\n"
+            f"Machine: {machine_line()}.\n\n"
+            "Generated access rows (random, not simulated), read and validated by "
+            "`formats.read_batches` with nothing written: the part of ingest before the lake. "
+            "`+ids` files carry `event_id`; the others make ingest derive it (an MD5 per row).\n\n"
+            + markdown_table(["file", "rows", "MB", "seconds", "rows/s"], table_rows, "lrrrr")
+        )
+        print(f"recorded in {record('formats', body)}")
 
 
 if __name__ == "__main__":
