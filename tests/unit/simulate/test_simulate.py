@@ -60,14 +60,14 @@ def test_jsonl_timestamps_carry_cst_offset_and_recited_is_an_object(tmp_path: Pa
 
 
 def test_phones_are_valid_mainland_mobiles(mixed_run: tuple[Path, dict]) -> None:
-    phonenumbers = pytest.importorskip("phonenumbers")
+    import phonenumbers
     phones = _read(mixed_run[0], "orders")["buyer_phone"].unique()
     bad = [p for p in phones if not (len(p) == 11 and phonenumbers.is_valid_number(phonenumbers.parse(p, "CN")))]
     assert bad == []
 
 
 def test_addresses_follow_the_real_province_city_district_structure(mixed_run: tuple[Path, dict]) -> None:
-    cpca = pytest.importorskip("cpca")
+    import cpca
     from ordermoat.simulate.geo import geography
 
     geo = geography()
