@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ordermoat.domain import IngestResult, TraceResult
 
-__all__ = ["progress", "describe", "ingest_result", "stats", "trace_result", "simulate_result", "demo_result"]
+__all__ = ["progress", "describe", "ingest_result", "stats", "trace_result", "detect_result", "simulate_result", "demo_result"]
 
 ProgressFn = Callable[[str, int, int | None], None]
 
@@ -108,6 +108,26 @@ def trace_result(out: Console, result: TraceResult) -> None:
         ids = ", ".join(result.unexplained_report_ids[:10])
         more = f" (+{len(result.unexplained_report_ids) - 10} more)" if len(result.unexplained_report_ids) > 10 else ""
         out.print(f"\nunexplained reports ({len(result.unexplained_report_ids)}): {escape(ids)}{more}")
+
+
+def detect_result(out: Console, result: Any) -> None:
+    events = ", ".join(f"{n:,} {k} events" for k, n in result.events.items()) or "no new events"
+    out.print(f"judged {events}; {len(result.alerts)} new alert(s)")
+    if result.alerts:
+        table = Table(show_edge=False)
+        for col in ("kind", "subject", "score", "window (UTC)", "reason"):
+            table.add_column(col, justify="right" if col == "score" else "left")
+        for a in result.alerts[:40]:
+            table.add_row(a["kind"], f"{a['subject_type']} {escape(a['subject_id'])}", f"{a['score']:.2f}",
+                          f"{a['window_start']:%m-%d %H:%M}–{a['window_end']:%H:%M}", escape(a["reason"]))
+        out.print(table)
+        if len(result.alerts) > 40:
+            out.print(f"... and {len(result.alerts) - 40} more (--json for all)")
+    risky = [s for s in result.sessions if s.step_up]
+    if risky:
+        out.print(f"\n[bold]{len(risky)} session(s) at or above the step-up threshold[/bold]")
+        for s in risky[:10]:
+            out.print(f"  {s.subject_type} {escape(s.subject_id)} {s.window_start:%m-%d %H:00} risk {s.risk:.2f}")
 
 
 def simulate_result(out: Console, out_dir: Path, truth: dict[str, Any]) -> None:

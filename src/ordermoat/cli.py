@@ -104,6 +104,31 @@ def trace(
 
 
 @app.command()
+def detect(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every stored alert, not only this run's.")] = False,
+    full: Annotated[bool, typer.Option("--full", help="Judge every event again, not only new ones.")] = False,
+    ecs: Annotated[Path | None, typer.Option("--ecs", help="Append the alerts to FILE as ECS JSON lines.")] = None,
+    webhook: Annotated[str | None, typer.Option("--webhook", help="POST the alerts as JSON to this URL.")] = None,
+) -> None:
+    """Run the in-flight detectors over what was ingested; print alerts."""
+    from ordermoat.detect import EcsFileSink, WebhookSink, stored_alerts
+
+    sinks = [s for s in (EcsFileSink(ecs) if ecs else None, WebhookSink(webhook) if webhook else None) if s]
+    with _open(ctx) as moat, _render.progress(err, "detect") as bar:
+        result = moat.detect(full=full, progress=bar)
+        if show_all:
+            result.alerts = stored_alerts(moat.store)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        _render.detect_result(out, result)
+    for sink in sinks:
+        sink.send(result.alerts)
+
+
+@app.command()
 def simulate(
     out_dir: Annotated[Path, typer.Argument(help="Directory to write the marketplace into.")],
     seed: Annotated[int, typer.Option("--seed")] = 0,

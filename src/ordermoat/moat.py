@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from ordermoat._exceptions import WorkspaceError
+from ordermoat.detect.runner import DetectResult
 from ordermoat.domain import IngestResult, TraceResult
 from ordermoat.ingest import Progress, ingest_file
 from ordermoat.lake import Engine, connect_engine, engine_names
@@ -115,6 +116,12 @@ class Moat:
         from ordermoat.trace import run_trace
 
         return run_trace(self.store, self.engine, alpha=alpha or self.settings.alpha, progress=progress)
+
+    def detect(self, *, full: bool = False, progress: Progress | None = None) -> DetectResult:
+        """Run the in-flight detectors over events not judged yet; store the new alerts."""
+        from ordermoat.detect import run_detect
+
+        return run_detect(self.store, self.engine, full=full, progress=progress)
 
     def describe(self) -> dict[str, str]:
         """Where things are, for ``init`` and ``stats`` output (no secrets)."""

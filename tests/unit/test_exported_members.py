@@ -14,6 +14,7 @@ MODULES = [
     "ordermoat.formats",
     "ordermoat.trace",
     "ordermoat.simulate",
+    "ordermoat.detect",
 ]
 
 

@@ -9,7 +9,7 @@ import ibis
 from ibis.expr.types import Table
 
 from ordermoat.lake.engine import Engine
-from ordermoat.lake.layout import has_data, parquet_glob
+from ordermoat.lake.layout import batch_files, has_data, parquet_glob
 
 __all__ = ["DuckDBEngine"]
 
@@ -36,6 +36,12 @@ class DuckDBEngine(Engine):
         if not has_data(self.root, kind):
             return None
         return self.backend.read_parquet(parquet_glob(self.root, kind), table_name=f"lake_{kind}", hive_partitioning=False)
+
+    def batches(self, kind: str, batch_ids: list[str]) -> Table | None:
+        files = batch_files(self.root, kind, batch_ids)
+        if not files:
+            return None
+        return self.backend.read_parquet(files, table_name=f"lake_{kind}_new", hive_partitioning=False)
 
     def close(self) -> None:
         if self._con is not None:

@@ -38,6 +38,10 @@ class Engine(ABC):
     def table(self, kind: str) -> Table | None:
         """The events of ``kind`` as an Ibis table, or ``None`` when the lake has none."""
 
+    @abstractmethod
+    def batches(self, kind: str, batch_ids: list[str]) -> Table | None:
+        """Only the events of the given committed batches (for incremental work)."""
+
     def memtable(self, data: pa.Table, name: str) -> Table:
         """Small local data (reports, candidates) as a table the engine can join."""
         return self.backend.create_table(name, data, overwrite=True)

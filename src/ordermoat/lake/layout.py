@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["kind_dir", "staging_dir", "parquet_glob", "has_data"]
+__all__ = ["kind_dir", "staging_dir", "parquet_glob", "has_data", "batch_ids", "batch_files"]
 
 
 def kind_dir(root: Path, kind: str) -> Path:
@@ -27,3 +27,16 @@ def parquet_glob(root: Path, kind: str) -> str:
 def has_data(root: Path, kind: str) -> bool:
     d = kind_dir(root, kind)
     return d.is_dir() and any(d.glob("batch=*/*.parquet"))
+
+
+def batch_ids(root: Path, kind: str) -> list[str]:
+    """The committed batches of ``kind``, oldest first (by directory time, then id)."""
+    d = kind_dir(root, kind)
+    if not d.is_dir():
+        return []
+    dirs = [p for p in d.glob("batch=*") if p.is_dir()]
+    return [p.name.removeprefix("batch=") for p in sorted(dirs, key=lambda p: (p.stat().st_mtime_ns, p.name))]
+
+
+def batch_files(root: Path, kind: str, batches: list[str]) -> list[str]:
+    return [str(f) for b in batches for f in sorted((kind_dir(root, kind) / f"batch={b}").glob("*.parquet"))]

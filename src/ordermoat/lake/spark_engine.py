@@ -12,7 +12,7 @@ from ibis.expr.types import Table
 
 from ordermoat._exceptions import ConfigError
 from ordermoat.lake.engine import Engine
-from ordermoat.lake.layout import has_data, kind_dir
+from ordermoat.lake.layout import batch_files, has_data, kind_dir
 
 __all__ = ["SparkEngine"]
 
@@ -56,6 +56,17 @@ class SparkEngine(Engine):
         if not has_data(self.root, kind):
             return None
         t = self.backend.read_parquet(str(kind_dir(self.root, kind)), table_name=f"lake_{kind}")
+        cols = _COLUMNS.get(kind)
+        return t.select(*cols) if cols else t
+
+    def batches(self, kind: str, batch_ids: list[str]) -> Table | None:
+        files = batch_files(self.root, kind, batch_ids)
+        if not files:
+            return None
+        backend = self.backend  # starts the session
+        view = f"lake_{kind}_new"
+        self._session.read.parquet(*files).createOrReplaceTempView(view)
+        t = backend.table(view)
         cols = _COLUMNS.get(kind)
         return t.select(*cols) if cols else t
 

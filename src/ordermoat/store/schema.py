@@ -27,6 +27,7 @@ __all__ = [
     "reports",
     "ingest_files",
     "alerts",
+    "detect_batches",
     "trace_runs",
     "cases",
     "case_exposures",
@@ -108,6 +109,14 @@ alerts = Table(
     Column("window_end", DateTime),
     Column("reason", Text),
     Column("created_at", DateTime, nullable=False),
+)
+
+detect_batches = Table(
+    "detect_batches",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("batch_id", String(64), primary_key=True),
+    Column("processed_at", DateTime, nullable=False),
 )
 
 trace_runs = Table(

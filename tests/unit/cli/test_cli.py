@@ -61,7 +61,7 @@ def test_reingest_adds_nothing(tmp_path: Path) -> None:
         (("init", "--engine", "oracle"), "unknown engine"),
         (("simulate", "out", "--scenario", "nope"), "unknown scenario"),
         (("frobnicate",), "No such command"),
-        (("detect",), "No such command"),  # arrives with its own issue, never as a stub
+        (("serve",), "No such command"),  # arrives with its own issue, never as a stub
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
@@ -92,3 +92,26 @@ def test_bad_rows_are_reported_and_the_rest_loaded(tmp_path: Path) -> None:
     assert strict.returncode == 2 and "nothing loaded" in strict.stderr
     stats = json.loads(run("--workspace", str(tmp_path / "ws2"), "stats", "--json", cwd=tmp_path).stdout)
     assert stats["actors"] == 0
+
+
+def test_detect_json_follows_the_contract_and_flags_the_insider(tmp_path: Path) -> None:
+    data, truth = simulated(str(tmp_path / "sim"), "insider_bulk", 4, 20_000)
+    for kind in ("actors", "access", "logins"):
+        assert run("ingest", kind, str(Path(data) / f"{kind}.csv"), cwd=tmp_path).returncode == 0
+    ecs = tmp_path / "siem.jsonl"
+    proc = run("detect", "--json", "--ecs", str(ecs), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    keys = {"alert_id", "kind", "subject_type", "subject_id", "score", "window_start", "window_end", "reason"}
+    assert out["alerts"] and all(set(a) >= keys for a in out["alerts"])
+    assert {a["subject_type"] for a in out["alerts"]} <= {"actor", "account", "ip"}
+    insider = truth["leakers"][0]["actor_id"]
+    read_alerts = {a["subject_id"] for a in out["alerts"] if a["subject_type"] == "actor"}
+    assert insider in read_alerts
+    assert not read_alerts & set(truth["heavy_readers"])
+    assert set(truth["credential_stuffing_ips"]) <= {a["subject_id"] for a in out["alerts"] if a["kind"] == "credential_stuffing"}
+    assert len(ecs.read_text(encoding="utf-8").splitlines()) == len(out["alerts"])
+    again = json.loads(run("detect", "--json", cwd=tmp_path).stdout)
+    assert again["alerts"] == []  # nothing new since the last run
+    stats = json.loads(run("stats", "--json", cwd=tmp_path).stdout)
+    assert stats["alerts"] == len(out["alerts"])

@@ -68,3 +68,21 @@ def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
 def test_unsupported_urls_are_config_errors(url: str) -> None:
     with pytest.raises(ConfigError):
         Store(url)
+
+
+def test_a_store_at_the_first_revision_upgrades_to_head(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from ordermoat.store.database import _MIGRATIONS
+
+    store = Store(sqlite_url(tmp_path / "s.db"))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    assert "detect_batches" not in store.engine.dialect.get_table_names(store.engine.connect())
+    store.migrate()
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
