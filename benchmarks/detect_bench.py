@@ -62,7 +62,7 @@ def accuracy(seeds: int, orders: int) -> tuple[str, dict[str, Any]]:
             insiders = {l["actor_id"] for l in truth["leakers"] if l["kind"] == "insider_bulk"}
             leakers = {l["actor_id"] for l in truth["leakers"]}
             stuffing = set(truth.get("credential_stuffing_ips", []))
-            taken = set(truth.get("credential_stuffing", {}).get("compromised_accounts", []))
+            taken = set((truth.get("credential_stuffing") or {}).get("compromised_accounts", []))
             by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for a in alerts:
                 by_kind[a["kind"]].append(a)
