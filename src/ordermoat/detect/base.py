@@ -59,6 +59,8 @@ class Detector(ABC):
     name: ClassVar[str]
     #: the lake kind it reads: "access" or "logins"
     source: ClassVar[str]
+    #: asks the runner for ``ctx.params["orders"]`` (``order_id, delivered_at`` from the store)
+    needs_orders: ClassVar[bool] = False
 
     @abstractmethod
     def detect(self, new: Table, history: Table, ctx: Context) -> Table:
@@ -72,6 +74,7 @@ DEFAULT_DETECTORS: dict[str, str] = {
     "enumeration": "ordermoat.detect.reads_pattern:Enumeration",
     "fields_beyond_role": "ordermoat.detect.reads_pattern:FieldsBeyondRole",
     "new_source_bulk": "ordermoat.detect.reads_source:NewSourceBulk",
+    "stale_order_reads": "ordermoat.detect.reads_stale:StaleOrderReads",
     "credential_stuffing": "ordermoat.detect.logins_sources:CredentialStuffing",
     "password_spraying": "ordermoat.detect.logins_sources:PasswordSpraying",
     "account_takeover": "ordermoat.detect.logins_accounts:AccountTakeover",

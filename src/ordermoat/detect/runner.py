@@ -27,6 +27,7 @@ from ordermoat.store import Store
 from ordermoat.store.schema import actors as actors_table
 from ordermoat.store.schema import alerts as alerts_table
 from ordermoat.store.schema import detect_batches
+from ordermoat.store.schema import orders as orders_table
 
 __all__ = ["DetectResult", "run_detect", "stored_alerts", "alert_id", "LOOKBACK_DAYS"]
 
@@ -100,12 +101,26 @@ def run_detect(
         hi = _utc(span["hi"])
         history = everything.filter((everything.ts >= ibis.literal(lo)) & (everything.ts <= ibis.literal(hi)))
         params: dict[str, Any] = {"access": engine.table("access")} if kind == "logins" else {}
+        if any(d.needs_orders for d in chosen if d.source == kind):
+            params["orders"] = _delivered(store, engine)
         ctx = Context(actors=actors, params=params)
         for det in (d for d in chosen if d.source == kind):
             expr = det.detect(new, history, ctx)
             found.append(engine.to_arrow(expr.select(*ALERT_SCHEMA.names)).cast(ALERT_SCHEMA))
     fresh = _store_alerts(store, pa.concat_tables(found) if found else ALERT_SCHEMA.empty_table(), processed)
     return DetectResult(fresh, sessions(fresh, step_up), events)
+
+
+def _delivered(store: Store, engine: Engine) -> Any:
+    """``order_id, delivered_at`` (UTC) of delivered orders, as an engine table."""
+    rows = store.fetch(select(orders_table.c.order_id, orders_table.c.delivered_at).where(orders_table.c.delivered_at.is_not(None)))
+    table = pa.table(
+        {
+            "order_id": pa.array([r["order_id"] for r in rows], pa.string()),
+            "delivered_at": pa.array([_utc(r["delivered_at"]) for r in rows], pa.timestamp("us", tz="UTC")),
+        }
+    )
+    return engine.memtable(table, "detect_delivered")
 
 
 def _store_alerts(store: Store, table: pa.Table, processed: list[tuple[str, str]]) -> list[dict[str, Any]]:
