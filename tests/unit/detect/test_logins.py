@@ -12,6 +12,7 @@ import ibis
 import pyarrow as pa
 import pytest
 
+from ordermoat.formats.schemas import schema_for
 from ordermoat.detect.base import ALERT_SCHEMA, Context, Detector
 from ordermoat.detect.logins import (
     LOGIN_DETECTORS,
@@ -26,18 +27,7 @@ T0 = datetime(2024, 4, 1, 0, 0, tzinfo=UTC)
 ALL = [CredentialStuffing, PasswordSpraying, AccountTakeover, UnusualLoginNotice, Lockout]
 Row = tuple[float, str, str, str, bool, str | None]  # minutes after T0, account, kind, ip, success, device
 
-LOGIN_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("ts", pa.timestamp("us", tz="UTC")),
-        ("account_id", pa.string()),
-        ("account_kind", pa.string()),
-        ("ip", pa.string()),
-        ("success", pa.bool_()),
-        ("device_id", pa.string()),
-        ("user_agent", pa.string()),
-    ]
-)
+LOGIN_SCHEMA = schema_for("logins")  # the lake's own schema
 
 
 def table(rows: list[Row]) -> pa.Table:

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from ordermoat.formats.schemas import schema_for
 from ordermoat.detect.base import ALERT_SCHEMA, Context, Detector
 from ordermoat.detect.reads import (
     READ_DETECTORS,
@@ -31,20 +32,7 @@ START = datetime(2024, 5, 1, tzinfo=UTC) - timedelta(hours=8)  # 2024-05-01 00:0
 DAYS = 7
 LAST_DAY = START + timedelta(days=DAYS - 1)
 
-ACCESS_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("ts", pa.timestamp("us", tz="UTC")),
-        ("actor_id", pa.string()),
-        ("order_ids", pa.list_(pa.string())),
-        ("operation", pa.string()),
-        ("field_mask", pa.int16()),
-        ("ip", pa.string()),
-        ("device_id", pa.string()),
-        ("app_id", pa.string()),
-        ("url", pa.string()),
-    ]
-)
+ACCESS_SCHEMA = schema_for("access")  # the lake's own schema
 
 ACTORS = [
     *[(f"cs{i}", "shop-1", "merchant", "cs_agent") for i in range(1, 6)],
