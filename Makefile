@@ -25,8 +25,11 @@ test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/bench_formats.py --with-ids
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/attribution_power.py
+	$(BIN)/python benchmarks/detect_bench.py
+	$(BIN)/python benchmarks/simulate_scale.py
 
 clean:
 	rm -rf $(VENV) .ordermoat build src/*.egg-info
